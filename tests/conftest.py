@@ -14,6 +14,8 @@ from rest_framework.test import APIClient
 from accounts.models import ApiClient, Customer
 from accounts.roles import PRIVACY_OFFICER, SECURITY_OFFICER, SUPPORT_AGENT, sync_roles
 
+pytest_plugins = ["tests.servers"]
+
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
