@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = Path(os.environ.get("PRIVACY_VAR_DIR") or BASE_DIR / "var")
 
 env = environ.Env()
 
@@ -150,12 +151,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "ApiToken": {"type": "apiKey", "in": "header", "name": "Authorization",
-                         "description": "`Token <token>` from `manage.py create_api_client`"}
-        }
-    },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
