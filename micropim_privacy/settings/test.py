@@ -24,3 +24,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Lockout is tested on purpose in tests/accounts/test_login_lockout.py; elsewhere it would
+# make unrelated tests depend on each other's failed logins.
+AXES_ENABLED = False
