@@ -95,3 +95,11 @@ def staff_client() -> Callable[[User], Client]:
         return otp_login(Client(), user)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the shared cache: each test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()

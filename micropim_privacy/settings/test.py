@@ -16,6 +16,8 @@ DATABASES = {
 }
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": "test"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # bcrypt is deliberately slow; tests that are not about hashing use a fast hasher.
 # tests/accounts/test_settings.py proves the real settings put bcrypt first.
