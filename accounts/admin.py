@@ -6,22 +6,26 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .admin_audit import AccessLoggedAdmin
+from .admin_deletion import DELETION_ACTIONS, ErasureAdmin  # noqa: F401 — registers the erasures list
 from .models import AccessLogEntry, ApiClient, Customer
 
 
 @admin.register(Customer)
 class CustomerAdmin(AccessLoggedAdmin, admin.ModelAdmin):
-    list_display = ["external_id", "status", "deletion_due_at", "processing_restricted",
+    list_display = ["external_id", "status", "deletion_kind", "deletion_due_at", "processing_restricted",
                     "marketing_objection", "created_at"]
-    list_filter = ["status", "processing_restricted", "marketing_objection", "language"]
+    list_filter = ["status", "deletion_kind", "processing_restricted", "marketing_objection", "language"]
     search_fields = ["external_id", "email"]
-    readonly_fields = ["status", "deletion_requested_at", "deletion_due_at", "deleted_at",
-                       "cognito_sub", "stripe_customer_id", "created_at", "updated_at"]
+    actions = DELETION_ACTIONS
+    readonly_fields = ["status", "deletion_kind", "deletion_requested_at", "deletion_due_at",
+                       "deletion_recorded_by", "deleted_at", "cognito_sub", "stripe_customer_id",
+                       "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["external_id", "status", "language"]}),
         ("Profile (§2.1)", {"fields": ["full_name", "email", "company_name", "job_title", "phone",
                                         "date_of_birth", "profile_photo_key"]}),
-        ("Privacy state", {"fields": ["deletion_requested_at", "deletion_due_at", "deleted_at",
+        ("Privacy state", {"fields": ["deletion_kind", "deletion_requested_at", "deletion_due_at",
+                                      "deletion_recorded_by", "deleted_at",
                                       "processing_restricted", "marketing_objection"]}),
         ("Linked systems", {"fields": ["cognito_sub", "stripe_customer_id", "user"]}),
         (None, {"fields": ["created_at", "updated_at"]}),
@@ -32,6 +36,11 @@ class CustomerAdmin(AccessLoggedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accounts are erased by the erasure engine, never by a raw delete
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.status == Customer.Status.DELETED:
+            return [f.name for f in Customer._meta.fields]  # an erased account's tombstone
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(ApiClient)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from .access_log import record_access
 from .models import AccessLogEntry, Customer
-from .selectors import is_on_legal_hold
+from .selectors import customer_by_external_id, is_on_legal_hold
 from .services import customer_upsert
 
 
@@ -100,8 +100,12 @@ class AccountDetailView(APIView):
     @extend_schema(responses={200: AccountSerializer, 404: OpenApiResponse(ErrorSerializer), **_ERRORS},
                    summary="Read an account and its privacy state")
     def get(self, request: Request, external_id: str) -> Response:
-        customer = get_object_or_404(Customer, external_id=external_id)
+        customer = customer_by_external_id(external_id)  # erased accounts too (status "deleted")
+        if customer is None:
+            raise Http404("No Customer matches the given query.")
         record_access(actor=request.user, action=AccessLogEntry.Action.API_READ,
                       object_type="customer", object_id=str(customer.pk),
                       subject_ref=external_id, request=request._request)
-        return Response(AccountSerializer(customer).data)
+        data = AccountSerializer(customer).data
+        data["external_id"] = external_id  # an erased account's row keeps only a hash of it
+        return Response(data)

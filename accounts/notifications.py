@@ -69,7 +69,7 @@ def notify(
 
 
 def deliver(note: Notification, *, html: str | None = None, headers: Mapping[str, str] | None = None,
-            now: datetime | None = None) -> bool:
+            now: datetime | None = None, attempt_counted: bool = False) -> bool:
     """Send a claimed notification; safe to call again for one that failed or never went."""
     message = EmailMultiAlternatives(
         subject=note.subject, body=note.body, from_email=settings.DEFAULT_FROM_EMAIL,
@@ -77,7 +77,8 @@ def deliver(note: Notification, *, html: str | None = None, headers: Mapping[str
     )
     if html:
         message.attach_alternative(html, "text/html")
-    note.attempts += 1
+    if not attempt_counted:
+        note.attempts += 1
     try:
         message.send()
     except Exception as exc:  # noqa: BLE001 — any transport failure is retried later
@@ -100,5 +101,13 @@ def retry_unsent(*, older_than: datetime, max_attempts: int = 5) -> int:
         sent_at__isnull=True, created_at__lt=older_than, attempts__lt=max_attempts
     ).exclude(to_email="")
     for note in pending.iterator():
-        sent += deliver(note)
+        # Claim the row first (compare-and-set on attempts): another worker retrying, or a
+        # campaign resuming, the same notification at this moment finds it taken.
+        claimed = Notification.objects.filter(
+            pk=note.pk, attempts=note.attempts, sent_at__isnull=True
+        ).update(attempts=note.attempts + 1)
+        if not claimed:
+            continue
+        note.attempts += 1
+        sent += deliver(note, attempt_counted=True)
     return sent

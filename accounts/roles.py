@@ -27,6 +27,7 @@ ROLES: dict[str, dict[str, str | list[str]]] = {
         "subprocessors": ALL,
         "breaches": ALL,  # DESIGN: the breach register is for security *and* privacy officers
         "django_celery_beat": ALL,
+        "ledger": ALL,  # issue 11: the erasure ledger, replays and the "needs attention" list
     },
     # Read account basics only: no ID documents, no exports, no access log, no breaches.
     SUPPORT_AGENT: {

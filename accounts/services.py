@@ -12,6 +12,7 @@ from django.db import transaction
 from micropim_privacy.policy import Deadlines
 
 from .models import Customer
+from .selectors import was_erased
 
 PROFILE_FIELDS = ("email", "full_name", "company_name", "job_title", "phone", "date_of_birth", "language")
 
@@ -40,6 +41,9 @@ def customer_upsert(*, external_id: str, fields: dict[str, Any], today: date) ->
     """Create or update an account by the main app's id. A deleted account is never revived."""
     check_minimum_age(fields.get("date_of_birth"), today=today)
     customer = Customer.objects.select_for_update().filter(external_id=external_id).first()
+    if customer is None and (external_id.startswith("erased-") or was_erased(external_id)):
+        # The id of an erased account (its tombstone keeps only a keyed hash) stays retired.
+        raise ValidationError("This account was erased; its id cannot be reused.", code="deleted")
     if customer is None:
         customer = Customer(external_id=external_id)
         created = True

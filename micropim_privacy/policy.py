@@ -299,7 +299,8 @@ CATEGORIES: tuple[Category, ...] = (
         data="Billing name and address, last 4 digits of payment card, card expiration date, "
         "transaction IDs and history",
         purpose="Invoicing, tax compliance, payment processing, billing reconciliation, disputes",
-        basis=(Basis.CONTRACT, Basis.LEGAL_OBLIGATION),
+        # §2.2: the last 4 card digits are kept on legitimate interest (display, disputes).
+        basis=(Basis.CONTRACT, Basis.LEGAL_OBLIGATION, Basis.LEGITIMATE_INTEREST),
         retention=years(7),
         retention_text="7 years after transaction (Romanian tax law)",
         counts_from=CountsFrom.TRANSACTION,
@@ -564,8 +565,12 @@ CATEGORIES: tuple[Category, ...] = (
         retention_text="Until you withdraw consent",
         counts_from=CountsFrom.WITHDRAWAL_OR_LAST_ENGAGEMENT,
         at_end=AtEnd.KEEP,
-        held_in=("consent.Subscription",),
+        # The suppression list holds a keyed hash of the address, never the address.
+        held_in=("consent.Suppression",),
         source=_MARKETING_SOURCE,
+        on_erasure=AtEnd.KEEP,
+        erasure_reason="§7.6: the suppression list keeps only a hash of your address, so we never "
+        "send you marketing again",
         policy_rows=(("2.5", "Marketing preferences"),),
     ),
     Category(
