@@ -3,13 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils import timezone
 
 from micropim_privacy.policy import CATEGORIES, RETENTION_TABLE_5_2, Deadlines
 
-from .models import JobRun, LegalHold
+from .models import JobRun, LegalHold, PurgeRun
+from .selectors import purge_schedule
 
 
 @admin.register(LegalHold)
@@ -56,3 +59,44 @@ class JobRunAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/retention/registry.html", context)
+
+
+@admin.register(PurgeRun)
+class PurgeRunAdmin(admin.ModelAdmin):
+    """Every past purge (proof), and the schedule of the next 30 days' purges per category."""
+
+    list_display = ["category_key", "as_of", "outcome", "counted", "deleted", "anonymised", "held",
+                    "duration_ms", "started_at"]
+    list_filter = ["outcome", "category_key"]
+    date_hierarchy = "started_at"
+    change_list_template = "admin/retention/purgerun/change_list.html"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        schedule = path("schedule/", self.admin_site.admin_view(self.schedule_view),
+                        name="retention_purge_schedule")
+        return [schedule, *super().get_urls()]
+
+    def schedule_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        now = timezone.now()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Purge schedule — the next 30 days",
+            "as_of": now,
+            "schedule": purge_schedule(as_of=now, days=30),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/retention/purge_schedule.html", context)
+
+
+from . import admin_records  # noqa: E402, F401 — the records' admin pages

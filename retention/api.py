@@ -1,17 +1,34 @@
-"""Public `GET /api/v1/retention-schedule/`: the registry's retention table."""
+"""The retention app's API: the public retention schedule, event intake, the Stripe webhook."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+import json
+import logging
+
+import stripe
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import ErrorSerializer
 from micropim_privacy.policy import POLICY_EFFECTIVE, POLICY_VERSION
 
+from . import conf
 from .selectors import retention_schedule
+from .serializers import EventBatchIn, validate_batch
+from .services import EVENT_MODELS, events_ingest, stripe_event_apply
+
+log = logging.getLogger(__name__)
 
 
 def _row() -> serializers.Serializer:
@@ -61,3 +78,81 @@ class RetentionScheduleView(APIView):
                 "categories": retention_schedule(),
             }
         )
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+class EventBatchView(APIView):
+    """§2.3 data from app.micropim.net: usage, login, error and server-log events in batches."""
+
+    @extend_schema(
+        request=EventBatchIn,
+        responses={
+            201: inline_serializer("EventBatchStored", {
+                "stored": inline_serializer("EventCounts", {
+                    k: serializers.IntegerField() for k in EVENT_MODELS})}),
+            400: _error("Every problem of the batch, by event index and field; nothing stored"),
+            401: _error("Missing or invalid token"),
+            403: _error("Not an API client"),
+            413: _error("Request body too large; nothing stored"),
+        },
+        summary="Store a batch of usage, login, error and server-log events (all or nothing)",
+    )
+    def post(self, request: Request) -> Response:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > conf.events_max_body_bytes():
+            return Response({"detail": f"Request body over {conf.events_max_body_bytes()} bytes; "
+                             "send smaller batches. Nothing was stored."},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        events, errors = validate_batch(request.data, now=timezone.now())
+        if errors:
+            return Response({"detail": "Invalid batch: nothing was stored.", "errors": errors},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"stored": events_ingest(events=events)}, status=status.HTTP_201_CREATED)
+
+
+class StripeWebhookView(APIView):
+    """Stripe calls this with billing events; the signature is checked by the `stripe` library."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        auth=[],
+        request=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("Stripe-Signature", str, OpenApiParameter.HEADER, required=True,
+                                     description="Stripe's signature header: t=<unix time>,v1=<HMAC>")],
+        responses={
+            200: inline_serializer("StripeWebhookAccepted", {"received": serializers.BooleanField(),
+                                                             "mirrored": serializers.CharField()}),
+            400: _error("Signed by Stripe, but not an event we can read"),
+            403: _error("Not signed by Stripe with our secret, or the signature is too old"),
+        },
+        summary="Stripe webhook: mirrors charges and invoices (§2.2, §4.3)",
+    )
+    def post(self, request: Request) -> Response:
+        payload = request._request.body
+        secret = conf.stripe_webhook_secret()
+        if not secret:
+            log.error("STRIPE_WEBHOOK_SECRET is not set: refusing Stripe webhook calls")
+        try:
+            # Verifies the signature and its age first, then parses (Stripe's documented way).
+            stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature"), secret,
+                                           tolerance=conf.stripe_webhook_tolerance_seconds())
+            event = json.loads(payload)
+        except stripe.SignatureVerificationError:
+            return Response({"detail": "Invalid or expired Stripe signature."},
+                            status=status.HTTP_403_FORBIDDEN)
+        except (ValueError, AttributeError, TypeError):  # signed, but not a JSON event object
+            event = None
+        if not isinstance(event, dict):
+            return Response({"detail": "Unreadable Stripe event."}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            mirrored = stripe_event_apply(event=event)
+        except (ValueError, TypeError, AttributeError):
+            log.warning("stripe event %s not understood", str(event.get("id"))[:64])
+            return Response({"detail": "Stripe event not understood."},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"received": True, "mirrored": mirrored})

@@ -1,4 +1,5 @@
-"""Legal holds (§5.5) and the record of every scheduled job run (proof of what ran when)."""
+"""Legal holds (§5.5), the record of every scheduled job and purge run (proof of what ran
+when), and — imported at the bottom — the records this app keeps for the registry."""
 
 from __future__ import annotations
 
@@ -74,3 +75,61 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} as of {self.as_of:%Y-%m-%d %H:%M} — {self.outcome}"
+
+
+class PurgeRun(models.Model):
+    """Proof of one purge of one registry category (DESIGN.md "Proof"): as of when, how many
+    rows had passed their period, and what became of them. ``counted = deleted + anonymised
+    + held`` when the run completes."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
+        OK = "ok", "OK"
+        FAILED = "failed", "Failed (re-run: purges are idempotent)"
+        INTERRUPTED = "interrupted", "Interrupted (the process died; a later run finished the work)"
+
+    category_key = models.CharField(max_length=64, db_index=True)
+    as_of = models.DateTimeField()
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
+    counted = models.BigIntegerField(default=0, help_text="Rows found past their period (all of them once the run completes)")
+    deleted = models.BigIntegerField(default=0)
+    anonymised = models.BigIntegerField(default=0)
+    held = models.BigIntegerField(default=0, help_text="Kept because a legal hold covers them (§5.5)")
+    notes = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["category_key", "-started_at"], name="retention_purge_cat_idx")]
+
+    def __str__(self) -> str:
+        return f"Purge of {self.category_key} as of {self.as_of:%Y-%m-%d %H:%M} — {self.outcome}"
+
+
+# The records this app keeps for the registry's categories (policy §2.2–§2.5), in their own
+# modules to keep each file short; imported here so `retention.<Model>` labels resolve.
+from .models_billing import BillingRecord, Invoice  # noqa: E402
+from .models_events import (  # noqa: E402
+    ErrorReport,
+    LoginEvent,
+    ServerLogLine,
+    UsageAggregate,
+    UsageEvent,
+)
+from .models_support import (  # noqa: E402
+    CallRecording,
+    ChatTranscript,
+    EmailMessage,
+    EventAttendance,
+    SupportTicket,
+    SurveyResponse,
+)
+
+__all__ = [
+    "BillingRecord", "CallRecording", "ChatTranscript", "EmailMessage", "ErrorReport",
+    "EventAttendance", "Invoice", "JobRun", "LegalHold", "LoginEvent", "PurgeRun",
+    "ServerLogLine", "SupportTicket", "SurveyResponse", "UsageAggregate", "UsageEvent",
+]

@@ -2,9 +2,11 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from .api import RetentionScheduleView
+from .api import EventBatchView, RetentionScheduleView, StripeWebhookView
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("retention-schedule/", RetentionScheduleView.as_view(), name="retention-schedule"),
+    path("events/", EventBatchView.as_view(), name="events"),
+    path("stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
 ]
 urlpatterns: list[URLPattern | URLResolver] = []
