@@ -8,7 +8,7 @@ RUN apt-get update -qq \
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
-RUN pip install -q . && useradd --system --uid 10001 privacy && mkdir -p /app/var && chown privacy /app/var
+RUN pip install -q . && python manage.py compilemessages --ignore=.venv -v0 && useradd --system --uid 10001 privacy && mkdir -p /app/var && chown privacy /app/var
 USER privacy
 ENV DJANGO_SETTINGS_MODULE=micropim_privacy.settings.production
 RUN SECRET_KEY=build FIELD_ENCRYPTION_KEY=build DATABASE_URL=sqlite:////tmp/build.db \

@@ -41,9 +41,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from micropim_privacy.locks import AdvisoryLock
 
 from . import certificate, connectors
 from .connectors.base import ErasureContext, StepResult, scrub
@@ -111,7 +113,7 @@ def erase_customer(*, customer: Customer, reason: str, now: datetime,
 
 def run_erasure(erasure: Erasure, *, clock: Clock | None = None) -> Erasure:
     clock = clock or timezone.now
-    with _ErasureLock(erasure.pk) as acquired:
+    with ErasureLock(erasure.pk) as acquired:
         erasure.refresh_from_db()
         if not acquired or erasure.status == Erasure.Status.COMPLETED:
             return erasure
@@ -190,25 +192,10 @@ def _execute(name: str, customer: Customer, ctx: ErasureContext) -> StepResult:
     return result
 
 
-class _ErasureLock:
+class ErasureLock(AdvisoryLock):
     """One worker per erasure, across machines; released if the worker dies (its connection does)."""
 
     NAMESPACE = 0x4D505A << 32  # "MPZ"
 
     def __init__(self, erasure_id: int) -> None:
-        self.key = self.NAMESPACE + int(erasure_id)
-        self.held = False
-
-    def __enter__(self) -> bool:
-        if connection.vendor != "postgresql":
-            self.held = True
-            return True
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.key])
-            self.held = bool(cursor.fetchone()[0])
-        return self.held
-
-    def __exit__(self, *exc: object) -> None:
-        if self.held and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.key])
+        super().__init__(self.NAMESPACE + int(erasure_id))

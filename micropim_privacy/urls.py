@@ -15,7 +15,7 @@ admin.site.index_title = "Privacy back office"
 
 # Each app owns its routes in <app>/urls.py: `api_urlpatterns` (under /api/v1/) and
 # `urlpatterns` (at the root), so apps grow without touching this file.
-APPS = ("accounts", "retention", "dsar", "consent", "subprocessors", "breaches")
+APPS = ("accounts", "retention", "dsar", "consent", "subprocessors", "breaches", "portal", "ledger")
 _modules = [import_module(f"{app}.urls") for app in APPS]
 api_v1 = [p for m in _modules for p in m.api_urlpatterns]
 

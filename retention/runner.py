@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from micropim_privacy.jobs import Job, ordered_jobs
+from micropim_privacy.locks import AdvisoryLock
 
 from .models import JobRun
 
@@ -47,26 +47,11 @@ def check_as_of(as_of: datetime, *, dry_run: bool, now: datetime) -> None:
         )
 
 
-class _JobLock:
-    """One run of a job at a time, across workers and machines (PostgreSQL advisory lock)."""
+class _JobLock(AdvisoryLock):
+    """One run of a job at a time, across workers and machines."""
 
     def __init__(self, job: Job) -> None:
-        self.key = zlib.crc32(f"privacy-job:{job.name}".encode())
-        self.held = False
-
-    def __enter__(self) -> bool:
-        if connection.vendor != "postgresql":
-            self.held = True  # SQLite demo: one machine, one worker
-            return True
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.key])
-            self.held = bool(cursor.fetchone()[0])
-        return self.held
-
-    def __exit__(self, *exc: object) -> None:
-        if self.held and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.key])
+        super().__init__(zlib.crc32(f"privacy-job:{job.name}".encode()))
 
 
 def _run_one(job: Job, *, as_of: datetime, dry_run: bool, trigger: str) -> dict[str, object]:

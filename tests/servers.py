@@ -195,3 +195,16 @@ def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
     r.close()
+
+
+def no_outside_systems(settings: Any) -> None:
+    """Unconfigure every outside system: a test opts back in to the ones it starts."""
+    settings.AWS_ACCESS_KEY_ID = ""
+    settings.S3_ENDPOINT_URL = None
+    settings.COGNITO_ENDPOINT_URL = None
+    settings.COGNITO_USER_POOL_ID = ""
+    settings.STRIPE_API_KEY = ""
+    settings.STRIPE_API_BASE = None
+    settings.MAIN_APP_WEBHOOK_URL = ""
+    settings.MAIN_APP_WEBHOOK_SECRET = ""
+    settings.ERASURE_STRIPE_MAX_NETWORK_RETRIES = 0

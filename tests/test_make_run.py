@@ -45,6 +45,7 @@ def test_web_worker_and_beat_run_on_sqlite_and_stop_on_ctrl_c(tmp_path: Path) ->
                RUN_ADDR=f"127.0.0.1:{port}", DJANGO_SETTINGS_MODULE="micropim_privacy.settings.local")
     py = sys.executable
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
+    subprocess.run([py, "manage.py", "ledger_setup", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
     seeded = subprocess.run([py, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True,
                             capture_output=True, text=True, timeout=120)
     for role in ("Privacy Officer", "Support Agent", "Security Officer", "Customer"):

@@ -20,7 +20,9 @@ PROD_ENV = {
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV and k != "DEBUG"}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the live server; production never has it.
+    leaks = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV and k not in leaks}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
                           capture_output=True, text=True, timeout=120)
 

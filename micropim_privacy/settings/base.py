@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "consent",
     "subprocessors",
     "breaches",
+    "portal",
+    "ledger",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Several apps have a field called "type": give each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "RequestTypeEnum": "dsar.rights.TYPE_CHOICES",
+        "EventTypeEnum": ["error", "login", "server_log", "usage"],
+    },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -197,5 +204,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},  # logs customer ids at INFO
     },
 }
+
+# Issue 11: the erasure ledger lives in its own database alias (ledger/dbconfig.py, docs/ledger.md).
+DATABASE_ROUTERS = ["ledger.router.LedgerRouter"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ledger.dbconfig import ledger_database
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
@@ -18,6 +20,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Web, worker and beat share one SQLite file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DATABASES["ledger"] = ledger_database(env, DATABASES["default"], sqlite_path=VAR_DIR / "ledger.sqlite3")
 if not env.str("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ledger.dbconfig import ledger_database
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -14,6 +16,7 @@ ALLOWED_HOSTS = ["*"]
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/micropim_privacy")
 }
+DATABASES["ledger"] = ledger_database(env, DATABASES["default"], sqlite_path=VAR_DIR / "ledger-test.sqlite3")
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,

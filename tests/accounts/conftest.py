@@ -21,7 +21,15 @@ from rest_framework.test import APIClient
 
 from accounts.models import Customer
 from micropim_privacy.aws import cognito_client, s3_client
-from tests.servers import FakeStripe, Receiver, fake_stripe, moto_endpoint, moto_server, receiver  # noqa: F401
+from tests.servers import (  # noqa: F401
+    FakeStripe,
+    Receiver,
+    fake_stripe,
+    moto_endpoint,
+    moto_server,
+    no_outside_systems,
+    receiver,
+)
 
 BUCKET = "mp-customer-data-test"
 WEBHOOK_SECRET = "whsec-test-main-app"
@@ -30,17 +38,9 @@ WEBHOOK_SECRET = "whsec-test-main-app"
 @pytest.fixture(autouse=True)
 def _quiet_outside(settings: Any) -> None:
     """By default no outside system is configured (each test opts in with ``outside``)."""
-    settings.AWS_ACCESS_KEY_ID = ""
-    settings.S3_ENDPOINT_URL = None
-    settings.COGNITO_ENDPOINT_URL = None
-    settings.COGNITO_USER_POOL_ID = ""
-    settings.STRIPE_API_KEY = ""
-    settings.STRIPE_API_BASE = None
-    settings.MAIN_APP_WEBHOOK_URL = ""
-    settings.MAIN_APP_WEBHOOK_SECRET = ""
+    no_outside_systems(settings)
     settings.ERASURE_WEBHOOK_BACKOFF_SECONDS = 0.01
     settings.ERASURE_WEBHOOK_TIMEOUT_SECONDS = 5
-    settings.ERASURE_STRIPE_MAX_NETWORK_RETRIES = 0
 
 
 @dataclass
