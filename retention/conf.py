@@ -66,3 +66,9 @@ def backups_enabled() -> bool:
 def events_max_body_bytes() -> int:
     """`POST /api/v1/events/`: largest request body accepted (413 above it)."""
     return int(_setting("RETENTION_EVENTS_MAX_BODY_BYTES", 5 * 1024 * 1024))
+
+
+def records_max_event_lead_days() -> int:
+    """`POST /api/v1/records/`: how far ahead an event attendance's ``event_at`` may be
+    (registrations for upcoming events); every other timestamp may not lie in the future."""
+    return int(_setting("RETENTION_RECORDS_MAX_EVENT_LEAD_DAYS", 366))

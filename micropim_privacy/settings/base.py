@@ -171,6 +171,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestTypeEnum": "dsar.rights.TYPE_CHOICES",
         "EventTypeEnum": ["error", "login", "server_log", "usage"],
+        "RecordTypeEnum": "retention.intake_records.TYPES",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
