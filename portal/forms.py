@@ -31,3 +31,10 @@ class PasswordSignInForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Your reasons (optional)"), required=False, max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CookieChoicesForm(forms.Form):
+    """The two consent-based cookie categories (§10.2); strictly necessary ones need no choice."""
+
+    analytics = forms.BooleanField(label=_("Analytics cookies (Google Analytics)"), required=False)
+    marketing = forms.BooleanField(label=_("Marketing cookies (Facebook Pixel)"), required=False)

@@ -21,6 +21,7 @@ def menu(subject: Subject | None) -> list[dict[str, str]]:
     items = [
         {"url": reverse("portal:export"), "label": _("Download your data")},
         {"url": reverse("portal:marketing"), "label": _("Marketing emails")},
+        {"url": reverse("portal:cookies"), "label": _("Cookie choices")},
         {"url": reverse("portal:do-not-sell"), "label": _("Do Not Sell or Share")},
         {"url": reverse("portal:subprocessors"), "label": _("Sub-processors")},
         {"url": reverse("portal:policy"), "label": _("Privacy policy versions")},

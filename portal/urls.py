@@ -5,7 +5,7 @@ Every view gets the strict Content-Security-Policy and its companion headers (``
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from . import views, views_account, views_auth, views_choices, views_requests
+from . import views, views_account, views_auth, views_choices, views_cookies, views_requests
 from .csp import strict_csp
 
 
@@ -39,6 +39,7 @@ _portal: list[URLPattern | URLResolver] = [
     page("marketing/", views_choices.marketing, "marketing"),
     page("marketing/subscribe/", views_choices.marketing_subscribe, "marketing-subscribe"),
     page("marketing/stop/", views_choices.marketing_stop, "marketing-stop"),
+    page("cookies/", views_cookies.cookie_choices, "cookies"),
     page("subprocessors/", views_choices.subprocessors, "subprocessors"),
     page("subprocessors/<slug:slug>/object/", views_choices.subprocessor_object, "subprocessor-object"),
     page("policy/", views_choices.policy, "policy"),

@@ -8,6 +8,8 @@
  *   <script type="text/plain" data-consent="analytics">…</script>
  * and run only once their category is allowed. Any element with data-cookie-settings
  * opens the "Cookie Settings" panel (§10.3); window.MicroPIMConsent.open() does too.
+ * Optional data-portal-url="https://privacy.micropim.net/privacy/cookies/": the panel then
+ * links to the privacy portal's cookie choices page with this browser's visitor id.
  *
  * Global Privacy Control (§10.4): when navigator.globalPrivacyControl is true, analytics
  * and marketing are off and we do not even ask for them; the decision is recorded once.
@@ -22,6 +24,7 @@
   var POLICY = data.policyVersion || "1.0";
   var BANNER = data.bannerVersion || "1";
   var COOKIE_DOMAIN = data.cookieDomain || "";
+  var PORTAL_URL = data.portalUrl || "";
   var LANG = (data.lang || document.documentElement.lang || "en").slice(0, 2) === "ro" ? "ro" : "en";
   var GPC = navigator.globalPrivacyControl === true;
   var STORE = "mp_consent";
@@ -36,7 +39,7 @@
       accept: "Accept all", reject: "Reject all", customize: "Customize", save: "Save choices", close: "Close",
       necessary: "Strictly necessary (always on)", analytics: "Analytics", marketing: "Marketing",
       gpc: "Your browser sends a Global Privacy Control signal, so analytics and marketing cookies stay off. Only strictly necessary cookies are used.",
-      settings: "Cookie Settings"
+      settings: "Cookie Settings", portal: "See or change this choice on our privacy portal"
     },
     ro: {
       title: "Cookie-uri pe acest site",
@@ -44,7 +47,7 @@
       accept: "Accept toate", reject: "Refuz toate", customize: "Personalizez", save: "Salvez alegerea", close: "Închide",
       necessary: "Strict necesare (mereu active)", analytics: "Analiză", marketing: "Marketing",
       gpc: "Browserul dumneavoastră trimite semnalul Global Privacy Control, așa că cookie-urile de analiză și de marketing rămân dezactivate. Folosim doar cookie-uri strict necesare.",
-      settings: "Setări cookie-uri"
+      settings: "Setări cookie-uri", portal: "Vedeți sau schimbați această alegere pe portalul de confidențialitate"
     }
   }[LANG];
 
@@ -210,6 +213,13 @@
         decide(ui.querySelector('input[name="analytics"]').checked, ui.querySelector('input[name="marketing"]').checked);
       }
     });
+    var vid = (current && current.visitor_id) || readCookie(VID);
+    if (PORTAL_URL && mode !== "banner" && vid) {
+      var link = el("a", { href: PORTAL_URL + (PORTAL_URL.indexOf("?") < 0 ? "?" : "&") + "visitor=" + encodeURIComponent(vid),
+                           "data-portal-link": "" }, T.portal);
+      link.style.cssText = "display:block;margin-top:.5rem;color:#1b1f24";
+      ui.appendChild(link);
+    }
     (document.body || document.documentElement).appendChild(ui);
   }
 
