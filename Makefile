@@ -41,6 +41,7 @@ messages:
 
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -r accounts breaches consent dsar ledger micropim_privacy portal retention subprocessors -ll -x '*/migrations/*'
 
 migrations-check:
 	DJANGO_SETTINGS_MODULE=micropim_privacy.settings.test $(PY) manage.py makemigrations --check --dry-run

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -36,13 +37,41 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class StrictSerializerExtension(OpenApiSerializerExtension):
+    """The schema says what StrictSerializer does: unknown fields are refused
+    (``additionalProperties: false``), for every subclass in every app."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        return {**auto_schema._map_basic_serializer(self.target, direction), "additionalProperties": False}
+
+
+class _JsonString:
+    """A JSON string only: DRF would store the number 0 as the text "0" (a client bug)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Not a valid string.")
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class _Text(_JsonString, serializers.CharField):
+    pass
+
+
+class _Regex(_JsonString, serializers.RegexField):
+    pass
+
+
 class AccountWriteSerializer(StrictSerializer):
-    external_id = serializers.RegexField(r"^[A-Za-z0-9_.:@-]{1,64}$", max_length=64)
+    external_id = _Regex(r"^[A-Za-z0-9_.:@-]{1,64}$", max_length=64)
     email = serializers.EmailField(max_length=254)
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    company_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    phone = serializers.RegexField(r"^[0-9+().\- ]{0,40}$", max_length=40, required=False, allow_blank=True)
+    full_name = _Text(max_length=200, required=False, allow_blank=True)
+    company_name = _Text(max_length=200, required=False, allow_blank=True)
+    job_title = _Text(max_length=200, required=False, allow_blank=True)
+    phone = _Regex(r"^[0-9+().\- ]{0,40}$", max_length=40, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     language = serializers.ChoiceField(choices=Customer.Language.choices, required=False)
 

@@ -98,7 +98,7 @@ class UsageEvent(RetainedRecord):
         aggregate = qn(UsageAggregate._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {aggregate} (day, {dims}, count) "  # noqa: S608 — quoted names
+                f"INSERT INTO {aggregate} (day, {dims}, count) "  # noqa: S608 — identifiers quoted by qn(), values bound  # nosec B608
                 f"SELECT (occurred_at AT TIME ZONE 'UTC')::date, {dims}, count(*) "
                 f"FROM {qn(table)} GROUP BY 1, {dims} "
                 f"ON CONFLICT (day, {dims}) DO UPDATE SET count = {aggregate}.count + EXCLUDED.count")

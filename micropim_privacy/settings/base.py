@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "micropim_privacy.security_headers.AdminContentSecurityPolicyMiddleware",  # issue 10
     "axes.middleware.AxesMiddleware",  # last: login throttling and lockout
 ]
 
