@@ -66,6 +66,12 @@ def _run_one(job: Job, *, as_of: datetime, dry_run: bool, trigger: str) -> dict[
                 finished_at=timezone.now(), duration_ms=0,
             )
             return {"outcome": run.outcome, "counts": {}, "duration_ms": 0}
+        # We hold the job's lock, so a run of it still marked "running" died with its process
+        # (SIGKILL, lost database connection): close it as failed, so nothing looks stuck.
+        JobRun.objects.filter(job=job.name, outcome=JobRun.Outcome.RUNNING).update(
+            outcome=JobRun.Outcome.FAILED, finished_at=timezone.now(),
+            error="interrupted: the process running it died before it finished",
+        )
         run = JobRun.objects.create(job=job.name, as_of=as_of, trigger=trigger)
         try:
             counts = job(as_of=as_of, dry_run=False)

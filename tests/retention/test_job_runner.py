@@ -121,3 +121,13 @@ def test_a_job_locked_by_another_run_is_skipped(transactional_db: None) -> None:
         assert [name for name, *_ in SEEN] == ["beta"]
     finally:
         other.close()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_run_left_running_by_a_dead_process_is_closed_as_failed() -> None:
+    dead = JobRun.objects.create(job="alpha", as_of=NOW)  # its process was killed mid-run
+    _run("--only", "alpha")
+    dead.refresh_from_db()
+    assert dead.outcome == "failed" and dead.finished_at == NOW
+    assert dead.error.startswith("interrupted")
+    assert JobRun.objects.filter(job="alpha", outcome="ok").count() == 1
