@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
+from typing import Any
 
 import stripe
 from django.utils import timezone
@@ -80,12 +82,40 @@ class RetentionScheduleView(APIView):
         )
 
 
-def _error(description: str) -> OpenApiResponse:
+def batch_error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-class EventBatchView(APIView):
+class BatchIntakeView(APIView):
+    """All-or-nothing batch intake: a size check, then every problem listed, or all stored."""
+
+    def validate(self, data: Any, *, now: datetime) -> tuple[Any, Any]:
+        raise NotImplementedError
+
+    def ingest(self, valid: Any) -> dict[str, int]:
+        raise NotImplementedError
+
+    def post(self, request: Request) -> Response:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > conf.events_max_body_bytes():
+            return Response({"detail": f"Request body over {conf.events_max_body_bytes()} bytes; "
+                             "send smaller batches. Nothing was stored."},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        valid, errors = self.validate(request.data, now=timezone.now())
+        if errors:
+            return Response({"detail": "Invalid batch: nothing was stored.", "errors": errors},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"stored": self.ingest(valid)}, status=status.HTTP_201_CREATED)
+
+
+class EventBatchView(BatchIntakeView):
     """§2.3 data from app.micropim.net: usage, login, error and server-log events in batches."""
+
+    def validate(self, data: Any, *, now: datetime) -> tuple[Any, Any]:
+        return validate_batch(data, now=now)
+
+    def ingest(self, valid: Any) -> dict[str, int]:
+        return events_ingest(events=valid)
 
     @extend_schema(
         request=EventBatchIn,
@@ -93,24 +123,15 @@ class EventBatchView(APIView):
             201: inline_serializer("EventBatchStored", {
                 "stored": inline_serializer("EventCounts", {
                     k: serializers.IntegerField() for k in EVENT_MODELS})}),
-            400: _error("Every problem of the batch, by event index and field; nothing stored"),
-            401: _error("Missing or invalid token"),
-            403: _error("Not an API client"),
-            413: _error("Request body too large; nothing stored"),
+            400: batch_error("Every problem of the batch, by event index and field; nothing stored"),
+            401: batch_error("Missing or invalid token"),
+            403: batch_error("Not an API client"),
+            413: batch_error("Request body too large; nothing stored"),
         },
         summary="Store a batch of usage, login, error and server-log events (all or nothing)",
     )
     def post(self, request: Request) -> Response:
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > conf.events_max_body_bytes():
-            return Response({"detail": f"Request body over {conf.events_max_body_bytes()} bytes; "
-                             "send smaller batches. Nothing was stored."},
-                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        events, errors = validate_batch(request.data, now=timezone.now())
-        if errors:
-            return Response({"detail": "Invalid batch: nothing was stored.", "errors": errors},
-                            status=status.HTTP_400_BAD_REQUEST)
-        return Response({"stored": events_ingest(events=events)}, status=status.HTTP_201_CREATED)
+        return super().post(request)
 
 
 class StripeWebhookView(APIView):
@@ -127,8 +148,8 @@ class StripeWebhookView(APIView):
         responses={
             200: inline_serializer("StripeWebhookAccepted", {"received": serializers.BooleanField(),
                                                              "mirrored": serializers.CharField()}),
-            400: _error("Signed by Stripe, but not an event we can read"),
-            403: _error("Not signed by Stripe with our secret, or the signature is too old"),
+            400: batch_error("Signed by Stripe, but not an event we can read"),
+            403: batch_error("Not signed by Stripe with our secret, or the signature is too old"),
         },
         summary="Stripe webhook: mirrors charges and invoices (§2.2, §4.3)",
     )

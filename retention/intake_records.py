@@ -11,23 +11,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 from drf_spectacular.utils import (
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from accounts.api import ErrorSerializer, StrictSerializer
+from accounts.api import StrictSerializer
 from micropim_privacy.policy import category
 
 from . import conf
+from .api import BatchIntakeView, batch_error
 from .models import (
     CallRecording,
     ChatTranscript,
@@ -259,12 +257,14 @@ def records_ingest(*, records: list[ValidEvent]) -> dict[str, int]:
 # -- the view -----------------------------------------------------------------------------------
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-class RecordBatchView(APIView):
+class RecordBatchView(BatchIntakeView):
     """§2.4/§2.5 records in batches (tickets, chats, emails, surveys, call recordings, attendance)."""
+
+    def validate(self, data: Any, *, now: datetime) -> tuple[Any, Any]:
+        return validate_records(data, now=now)
+
+    def ingest(self, valid: Any) -> dict[str, int]:
+        return records_ingest(records=valid)
 
     @extend_schema(
         request=RecordBatchIn,
@@ -272,21 +272,12 @@ class RecordBatchView(APIView):
             201: inline_serializer("RecordBatchStored", {
                 "stored": inline_serializer("RecordCounts", {
                     k: serializers.IntegerField() for k in RECORD_TYPES})}),
-            400: _error("Every problem of the batch, by record index and field; nothing stored"),
-            401: _error("Missing or invalid token"),
-            403: _error("Not an API client"),
-            413: _error("Request body too large; nothing stored"),
+            400: batch_error("Every problem of the batch, by record index and field; nothing stored"),
+            401: batch_error("Missing or invalid token"),
+            403: batch_error("Not an API client"),
+            413: batch_error("Request body too large; nothing stored"),
         },
         summary="Store a batch of support, communication and event-attendance records (all or nothing)",
     )
     def post(self, request: Request) -> Response:
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > conf.events_max_body_bytes():
-            return Response({"detail": f"Request body over {conf.events_max_body_bytes()} bytes; "
-                             "send smaller batches. Nothing was stored."},
-                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        records, errors = validate_records(request.data, now=timezone.now())
-        if errors:
-            return Response({"detail": "Invalid batch: nothing was stored.", "errors": errors},
-                            status=status.HTTP_400_BAD_REQUEST)
-        return Response({"stored": records_ingest(records=records)}, status=status.HTTP_201_CREATED)
+        return super().post(request)
