@@ -48,30 +48,40 @@ class StrictSerializerExtension(OpenApiSerializerExtension):
         return {**auto_schema._map_basic_serializer(self.target, direction), "additionalProperties": False}
 
 
-class _JsonString:
-    """A JSON string only: DRF would store the number 0 as the text "0" (a client bug)."""
+class TextOnly:
+    """Shared by every API: a string field that refuses numbers and booleans instead of turning them into text,
+    and drops NUL characters (meaningless in a name or a note; PostgreSQL cannot store them).
+    Lengths count what was sent (no trimming first), as the schema's maxLength says."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(*args, **kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             raise serializers.ValidationError("Not a valid string.")
-        return super().to_internal_value(data)  # type: ignore[misc]
+        return super().to_internal_value(data.replace("\x00", ""))  # type: ignore[misc]
 
 
-class _Text(_JsonString, serializers.CharField):
+class Text(TextOnly, serializers.CharField):
     pass
 
 
-class _Regex(_JsonString, serializers.RegexField):
+class Email(TextOnly, serializers.EmailField):
+    pass
+
+
+class Regex(TextOnly, serializers.RegexField):
     pass
 
 
 class AccountWriteSerializer(StrictSerializer):
-    external_id = _Regex(r"^[A-Za-z0-9_.:@-]{1,64}$", max_length=64)
+    external_id = Regex(r"^[A-Za-z0-9_.:@-]{1,64}$", max_length=64)
     email = serializers.EmailField(max_length=254)
-    full_name = _Text(max_length=200, required=False, allow_blank=True)
-    company_name = _Text(max_length=200, required=False, allow_blank=True)
-    job_title = _Text(max_length=200, required=False, allow_blank=True)
-    phone = _Regex(r"^[0-9+().\- ]{0,40}$", max_length=40, required=False, allow_blank=True)
+    full_name = Text(max_length=200, required=False, allow_blank=True)
+    company_name = Text(max_length=200, required=False, allow_blank=True)
+    job_title = Text(max_length=200, required=False, allow_blank=True)
+    phone = Regex(r"^[0-9+().\- ]{0,40}$", max_length=40, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     language = serializers.ChoiceField(choices=Customer.Language.choices, required=False)
 

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access_log import record_access
-from accounts.api import ErrorSerializer, StrictSerializer
+from accounts.api import Email, ErrorSerializer, Regex, StrictSerializer, Text
 from accounts.models import AccessLogEntry, ApiClient, Customer
 from micropim_privacy.api_errors import Conflict
 
@@ -48,31 +48,6 @@ def _portal_customer(request: Request) -> Customer | None:
     return Customer.objects.filter(user=user).exclude(status=Customer.Status.DELETED).first()
 
 
-class TextOnly:
-    """A string field that refuses numbers and booleans instead of turning them into text,
-    and drops NUL characters (meaningless in a name or a note; PostgreSQL cannot store them).
-    Lengths count what was sent (no trimming first), as the schema's maxLength says."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("trim_whitespace", False)
-        super().__init__(*args, **kwargs)
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            raise serializers.ValidationError("Not a valid string.")
-        return super().to_internal_value(data.replace("\x00", ""))  # type: ignore[misc]
-
-
-class Text(TextOnly, serializers.CharField):
-    pass
-
-
-class Email(TextOnly, serializers.EmailField):
-    pass
-
-
-class Regex(TextOnly, serializers.RegexField):
-    pass
 
 
 @extend_schema_field({
